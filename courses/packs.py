@@ -1,0 +1,201 @@
+"""Course packs, trainer packs and handouts: built once, stored, served many times.
+
+Views, the publish signal, the `build_pdf` task and `manage.py build_packs` all come here.
+A build renders through `emilia.pdf` (the one WeasyPrint wrapper), writes the file atomically
+(a temporary file, then a rename), and only then records it. While one process builds a pack,
+others asking for the same pack wait on a file lock and then serve that build.
+"""
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import get_language_info
+
+from emilia.pdf import render_pdf
+
+from .models import ProgrammePage, SessionPage, StoredPDF
+
+PACKS_DIR = "packs"
+Variant = StoredPDF.Variant
+
+
+def pdf_root():
+    return Path(settings.MEDIA_ROOT) / PACKS_DIR
+
+
+def live_sessions(programme):
+    return list(SessionPage.objects.child_of(programme).live().public().order_by("number"))
+
+
+def current_version(page, variant, sessions=None):
+    """A digest of the live revisions a PDF of `page` is made from."""
+    if variant == Variant.HANDOUTS:
+        parts = [page.pk, page.live_revision_id]
+    else:
+        sessions = live_sessions(page) if sessions is None else sessions
+        parts = [page.pk, page.live_revision_id]
+        parts += [(session.pk, session.live_revision_id) for session in sessions]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def download_filename(page, variant):
+    """A clean, predictable name such as programme-01-empowering-people-en-trainer.pdf."""
+    language = page.locale.language_code
+    if variant == Variant.HANDOUTS:
+        programme = page.get_parent().specific
+        stem = (
+            f"programme-{programme.number:02d}-session-{page.number:02d}-"
+            f"{slugify(page.slug)}-{language}-handouts"
+        )
+    else:
+        stem = f"programme-{page.number:02d}-{slugify(page.slug)}-{language}-{variant}"
+    return re.sub(r"[^a-z0-9-]", "", stem.lower())[:150] + ".pdf"
+
+
+def _context(page, variant, sessions, draft=False):
+    language = page.locale.language_code
+    info = get_language_info(language)
+    programme = page if variant != Variant.HANDOUTS else page.get_parent().specific
+    dates = [p.last_published_at for p in [programme, *sessions] if p.last_published_at]
+    return {
+        "programme": programme,
+        "sessions": sessions,
+        "variant": variant,
+        "is_trainer": variant == Variant.TRAINER,
+        "language": language,
+        "language_name": info["name_local"],
+        "version_date": max(dates) if dates else timezone.now(),
+        "draft": draft,
+    }
+
+
+def render_html(page, variant, sessions=None, draft=False):
+    if variant == Variant.HANDOUTS:
+        sessions = [page]
+        template = "courses/pdf/handouts.html"
+    else:
+        sessions = live_sessions(page) if sessions is None else sessions
+        template = "courses/pdf/pack.html"
+    with translation.override(page.locale.language_code):
+        return render_to_string(template, _context(page, variant, sessions, draft))
+
+
+def _write_atomically(path, content):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".building-", suffix=".pdf")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+@contextlib.contextmanager
+def build_lock(page, variant):
+    """One build at a time per page, language and variant, across processes."""
+    locks = pdf_root() / ".locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / f"{page.pk}-{page.locale.language_code}-{variant}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def find_stored(page, variant, version=None):
+    version = version or current_version(page, variant)
+    stored = StoredPDF.objects.filter(
+        page=page, language=page.locale.language_code, variant=variant, version=version
+    ).first()
+    if stored and (pdf_root() / stored.file_name).is_file():
+        return stored
+    return None
+
+
+def build(page, variant):
+    """Render and store the PDF for the live version of `page`, then forget older builds."""
+    sessions = None if variant == Variant.HANDOUTS else live_sessions(page)
+    version = current_version(page, variant, sessions)
+    rendered = render_pdf(render_html(page, variant, sessions))
+    language = page.locale.language_code
+    file_name = f"{page.pk}/{language}-{variant}-{version[:20]}.pdf"
+    _write_atomically(pdf_root() / file_name, rendered.content)
+    stored, _ = StoredPDF.objects.update_or_create(
+        page=page,
+        language=language,
+        variant=variant,
+        version=version,
+        defaults={
+            "file_name": file_name,
+            "size": len(rendered.content),
+            "page_count": rendered.page_count,
+            "etag": hashlib.sha256(rendered.content).hexdigest(),
+            "built_at": timezone.now(),
+        },
+    )
+    remove_old_builds(page, variant, keep=stored)
+    return stored
+
+
+def remove_old_builds(page, variant, keep):
+    old = StoredPDF.objects.filter(
+        page=page, language=page.locale.language_code, variant=variant
+    ).exclude(pk=keep.pk)
+    for stored in old:
+        if stored.file_name != keep.file_name:
+            with contextlib.suppress(FileNotFoundError):
+                (pdf_root() / stored.file_name).unlink()
+    old.delete()
+
+
+def get_or_build(page, variant, sessions=None):
+    """The stored PDF for the live version, building it first if there is none yet.
+
+    Concurrent callers wait for the one build in progress instead of starting their own.
+    `sessions`, if the caller has already loaded the programme's live sessions, saves a query.
+    """
+    version = current_version(page, variant, sessions)
+    stored = find_stored(page, variant, version)
+    if stored:
+        return stored
+    with build_lock(page, variant):
+        return find_stored(page, variant, version) or build(page, variant)
+
+
+def variants_for(page):
+    if isinstance(page, ProgrammePage):
+        return [Variant.COURSE, Variant.TRAINER]
+    if isinstance(page, SessionPage):
+        return [Variant.HANDOUTS]
+    return []
+
+
+def stored_path(stored):
+    return pdf_root() / stored.file_name
+
+
+def render_draft(programme, variant):
+    """A pack of the latest draft of a programme and its sessions, for editors; not stored."""
+    draft = programme.get_latest_revision_as_object()
+    sessions = [
+        session.get_latest_revision_as_object()
+        for session in SessionPage.objects.child_of(programme).order_by("number")
+    ]
+    sessions.sort(key=lambda session: session.number)
+    return render_pdf(render_html(draft, variant, sessions, draft=True))

@@ -1,0 +1,19 @@
+"""The test suite: the development defaults, quieter and faster."""
+
+import os
+
+from .dev import *  # noqa: F403
+from .dev import CACHES
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+# A fixed key for tests only (never used anywhere else).
+PDP_ENCRYPTION_KEYS = ["bGVhcm5pbmctcHJvZmlsZS10ZXN0LWtleS0wMDAwMDA="]
+# The whole-page cache is on in tests too (tests/conftest.py forgets cached pages between
+# tests).
+# Each pytest-xdist worker keeps its keys apart: in CI both workers share one Redis, and one
+# worker's publish (which forgets every cached page) must not reach into the other's test.
+for _cache in CACHES.values():
+    _cache["KEY_PREFIX"] = "emilia-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
