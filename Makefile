@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test bench lint format install install-dev content chromium system-deps messages clean
+.PHONY: run test bench lint format install install-dev content chromium qr-tools system-deps messages clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,7 +55,11 @@ run: content
 chromium:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: install-dev chromium system-deps messages
+# pdftoppm and zbarimg, so a browser test can read a certificate's QR code as a phone would.
+qr-tools:
+	@command -v zbarimg >/dev/null && command -v pdftoppm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zbar-tools poppler-utils >/dev/null)
+
+test: install-dev chromium qr-tools system-deps messages
 	$(BIN)/pytest -n 2
 
 bench: install-dev system-deps messages

@@ -26,6 +26,7 @@ from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from courses.models import Accreditation, Attendance, Certificate, Enrolment
 from emilia.pdf import render_pdf
 
 from . import models, sections, throttle
@@ -127,6 +128,11 @@ def build_export(user, request=None):
             views="share",
         ),
         "share_invites": many(models.ShareInvite.objects.owned_by(user)),
+        # What trainers recorded about the learner's courses (not typed by the learner).
+        "course_enrolments": many(Enrolment.objects.filter(learner=user)),
+        "course_attendance": many(Attendance.objects.filter(learner=user)),
+        "certificates": many(Certificate.objects.filter(holder=user)),
+        "trainer_levels": many(Accreditation.objects.filter(trainer=user)),
     }
 
 

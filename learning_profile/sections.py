@@ -47,7 +47,10 @@ def section_data(owner, section):
     if section == Section.GOALS:
         return {"goals": list(goals_for(owner))}
     if section == Section.LEARNING:
-        return {"entries": list(models.LearningEntry.objects.owned_by(owner))}
+        return {
+            "entries": list(models.LearningEntry.objects.owned_by(owner)),
+            **on_this_platform(owner),
+        }
     if section == Section.REFLECTIONS:
         return {
             "reflections": list(
@@ -60,6 +63,48 @@ def section_data(owner, section):
         records = list(models.SituationRecord.objects.owned_by(owner))
         return {"records": records, "chart": situation_chart(records)}
     raise ValueError(section)
+
+
+def on_this_platform(owner):
+    """Courses the learner joined here, with attendance and certificates, and any trainer
+    levels they were signed off for: the part of the learning record nobody types in."""
+    from courses.models import Accreditation, Attendance, Certificate, Enrolment
+
+    enrolments = list(
+        Enrolment.objects.filter(learner=owner, status=Enrolment.Status.ENROLLED)
+        .select_related("run__programme")
+        .prefetch_related("run__schedule")
+        .order_by("-created_at")
+    )
+    came = set(
+        Attendance.objects.filter(learner=owner, present=True).values_list(
+            "run_session_id", flat=True
+        )
+    )
+    certificates = {
+        certificate.run_id: certificate
+        for certificate in Certificate.objects.filter(holder=owner, run__isnull=False)
+    }
+    courses = []
+    for enrolment in enrolments:
+        schedule = list(enrolment.run.schedule.all())
+        courses.append(
+            {
+                "enrolment": enrolment,
+                "run": enrolment.run,
+                "sessions": len(schedule),
+                "attended": sum(item.pk in came for item in schedule),
+                "first": schedule[0].starts_at if schedule else None,
+                "last": schedule[-1].starts_at if schedule else None,
+                "certificate": certificates.get(enrolment.run_id),
+            }
+        )
+    accreditations = list(
+        Accreditation.objects.filter(trainer=owner)
+        .select_related("signed_off_by")
+        .prefetch_related("programmes")
+    )
+    return {"platform_courses": courses, "accreditations": accreditations}
 
 
 def situation_chart(records):

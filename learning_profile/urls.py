@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import course_views, views
 
 urlpatterns = [
     path("", views.home, name="pdp_home"),
@@ -27,6 +27,19 @@ urlpatterns = [
         views.part_edit,
         {"kind": "obstacle"},
         name="pdp_obstacle_edit",
+    ),
+    path("courses/", course_views.my_courses, name="my_courses"),
+    path("courses/<int:pk>/", course_views.my_course, name="my_course"),
+    path("courses/<int:pk>/leave/", course_views.withdraw, name="my_course_leave"),
+    path(
+        "courses/<int:pk>/sessions/<int:number>/feedback/",
+        course_views.feedback,
+        name="my_course_feedback",
+    ),
+    path(
+        "certificates/<str:code>/certificate.pdf",
+        course_views.certificate_pdf,
+        name="my_certificate_pdf",
     ),
     path("", include("learning_profile.sharing_urls")),
     path("", include("learning_profile.data_urls")),

@@ -11,7 +11,14 @@ CACHED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "
 # Paths never cached whole: the admin, accounts, the learner's profile, downloads of files
 # (served and cached by their own views) and the health check.
 NEVER = ("/admin/", "/documents/", "/healthz", "/static/", "/media/")
-NEVER_AFTER_LANGUAGE = ("my/", "accounts/", "organisations/self-assessment/")
+NEVER_AFTER_LANGUAGE = (
+    "my/",
+    "accounts/",
+    "organisations/self-assessment/",
+    "trainer/",
+    "course-runs/",  # places left change with every enrolment
+    "certificates/",  # each check counts towards the address's limit
+)
 
 
 def page_cache_version():

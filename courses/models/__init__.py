@@ -1,4 +1,5 @@
-"""The courses app's models: pages, stored PDFs, and the organisational self-assessment."""
+"""The courses app's models: pages, stored PDFs, the organisational self-assessment, and course
+runs with their trainers, enrolments, registers, certificates and feedback."""
 
 from .downloads import StoredPDF
 from .organisations import (
@@ -19,8 +20,34 @@ from .pages import (
     duration_label,
     session_totals,
 )
+from .runs import (
+    Accreditation,
+    Attendance,
+    Certificate,
+    CourseRun,
+    Enrolment,
+    FeedbackReceipt,
+    RunInvite,
+    RunSession,
+    SessionFeedback,
+    TrainerLevel,
+    TrainerProfile,
+    trainer_level,
+)
 
 __all__ = [
+    "Accreditation",
+    "Attendance",
+    "Certificate",
+    "CourseRun",
+    "Enrolment",
+    "FeedbackReceipt",
+    "RunInvite",
+    "RunSession",
+    "SessionFeedback",
+    "TrainerLevel",
+    "TrainerProfile",
+    "trainer_level",
     "AssessmentStage",
     "AssessmentStatement",
     "Audience",

@@ -191,6 +191,81 @@ for name, goals, reflections in (("small", 1, 1), ("large", 100, 500)):
     return [line.split() for line in output.splitlines()]
 
 
+def course_run_figures(env):
+    """Close a run of 20 learners who came to every session (issuing 20 certificates), render
+    all their certificates as one PDF, and count the trainer dashboard's queries with 20 runs
+    and with 1."""
+    code = """
+import datetime, statistics, time, django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from courses import runs
+from courses.certificates import certificates_pdf
+from courses.models import Accreditation, CourseRun, Enrolment, ProgrammePage, RunSession
+User = get_user_model()
+programme = ProgrammePage.objects.live().filter(locale__language_code="en").order_by("number")[0]
+
+def trainer(name):
+    user = User.objects.create_user(name, password="bench-only-password")
+    Accreditation.objects.create(trainer=user, level=2, observed_on=datetime.date(2026, 1, 1))
+    return user
+
+def new_run(lead, learners=()):
+    run = CourseRun.objects.create(programme=programme, lead=lead, venue="Hall", capacity=25,
+                                   status="open")
+    start = timezone.now() - datetime.timedelta(weeks=10)
+    for number, session in enumerate(programme.sessions, start=1):
+        RunSession.objects.create(run=run, number=number, session=session,
+                                  starts_at=start + datetime.timedelta(weeks=number),
+                                  duration_minutes=session.duration_minutes)
+    for learner in learners:
+        runs.enrol(run, learner, Enrolment.Route.ADDED)
+    return run
+
+lead = trainer("bench-lead")
+learners = [User.objects.create_user(f"bench-learner-{n}", password="x" * 12) for n in range(20)]
+run = new_run(lead, learners)
+for run_session in run.schedule.all():
+    runs.save_register(run_session, {learner.pk for learner in learners}, lead)
+start = time.perf_counter()
+issued = runs.close_run(run)
+issue_seconds = time.perf_counter() - start
+start = time.perf_counter()
+rendered = certificates_pdf(list(run.certificates.order_by("name")))
+render_seconds = time.perf_counter() - start
+seconds = (round(issue_seconds, 3), round(render_seconds, 3))
+print("certificates", issued, rendered.page_count, *seconds)
+
+def dashboard_queries(user):
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    client.get("/en/trainer/")
+    times = []
+    for _ in range(10):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.get("/en/trainer/")
+            times.append((time.perf_counter() - start) * 1000)
+    return response.status_code, len(queries), round(statistics.median(times), 1)
+
+busy = trainer("bench-busy")
+for _ in range(20):
+    new_run(busy, learners[:5])
+quiet = trainer("bench-quiet")
+new_run(quiet, learners[:5])
+for name, user in (("20 runs", busy), ("1 run", quiet)):
+    print("dashboard", name.replace(" ", "_"), *dashboard_queries(user))
+"""
+    output = subprocess.run(
+        [PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return [line.split() for line in output.splitlines()]
+
+
 def main():
     workdir = Path(tempfile.mkdtemp(prefix="emilia-bench-"))
     env = {
@@ -280,6 +355,24 @@ def main():
         )
         for name, path, status, queries, render_ms in pdp_figures(env):
             print(f"  {name:<6}{path:<22}{status:>5}{queries:>5} queries{render_ms:>9} ms")
+        print("\nCourse runs (in process)")
+        for row in course_run_figures(env):
+            if row[0] == "certificates":
+                issued, pages, issue_s, render_s = row[1:]
+                total = float(issue_s) + float(render_s)
+                print(
+                    f"  closing a run of 20 issued {issued} certificates"
+                    f" in {float(issue_s):.2f} s;"
+                    f" rendering them ({pages} pages) took {float(render_s):.2f} s;"
+                    f" {total:.2f} s in all (budget: under 4 s)"
+                )
+            else:
+                _, name, status, queries, render_ms = row
+                label = name.replace("_", " ")
+                print(
+                    f"  trainer dashboard with {label:<8}{status:>5}{queries:>5} queries"
+                    f"{render_ms:>9} ms"
+                )
         memory, workers = worker_memory_mb(site)
         print(f"\nsite workers: {workers}, resident memory after the run: {memory:.0f} MB in all")
         print("budget: programme and session pages at most 12 queries and 15 ms to render")

@@ -6,10 +6,12 @@ from django.core.management.base import BaseCommand
 DEMO_ACCOUNTS = [
     ("editor", "demo-editor-pass", ["Editors"], "a content editor: edits and submits programmes"),
     ("moderator", "demo-moderator-pass", ["Moderators"], "approves and publishes programmes"),
-    ("trainer", "demo-trainer-pass", ["Peer trainers"], "a peer trainer"),
+    ("mentor", "demo-mentor-pass", ["Peer trainers"], "a trainer of trainers: signs off levels"),
+    ("trainer", "demo-trainer-pass", ["Peer trainers"], "a lead peer trainer with a course run"),
     ("learner1", "demo-learner-pass", ["Learners"], "a learner"),
     ("learner2", "demo-learner-pass", ["Learners"], "another learner"),
 ]
+DEMO_NAMES = [account[0] for account in DEMO_ACCOUNTS]
 
 
 def demo_profile(user):
@@ -46,6 +48,68 @@ def demo_profile(user):
     )
 
 
+def demo_run(mentor, trainer, learner1, learner2):
+    """The mentor signs off the trainer as a lead trainer, who runs Programme 1 in English with
+    learner1 enrolled and learner2 asking to join."""
+    import datetime
+
+    from django.utils import timezone
+
+    from courses import runs
+    from courses.models import (
+        Accreditation,
+        CourseRun,
+        Enrolment,
+        ProgrammePage,
+        RunSession,
+        TrainerLevel,
+        TrainerProfile,
+    )
+
+    if Accreditation.objects.filter(trainer=trainer).exists():
+        return
+    programme = ProgrammePage.objects.live().filter(number=1, locale__language_code="en").first()
+    if programme is None:
+        return
+    today = timezone.localdate()
+    Accreditation.objects.create(
+        trainer=mentor,
+        level=TrainerLevel.TRAINER_OF_TRAINERS,
+        observed_on=today - datetime.timedelta(days=400),
+        note="Set up as the first trainer of trainers.",
+    )
+    TrainerProfile.objects.create(user=mentor, public_name="Sam", name_on_certificates=True)
+    TrainerProfile.objects.create(user=trainer, public_name="Alex", name_on_certificates=True)
+    runs.sign_off(
+        mentor,
+        trainer,
+        TrainerLevel.LEAD_TRAINER,
+        today - datetime.timedelta(days=30),
+        [programme],
+        "Calm and clear with the group; kept to time; handled a hard moment kindly.",
+    )
+    run = CourseRun.objects.create(
+        programme=programme,
+        lead=trainer,
+        venue="Riverside Community Centre, Room 2",
+        access_notes="Step-free entrance at the side. Buses 12 and 40 stop outside.",
+        capacity=12,
+        status=CourseRun.Status.OPEN,
+    )
+    monday = today + datetime.timedelta(days=7 - today.weekday())
+    for number, session in enumerate(programme.sessions, start=1):
+        day = monday + datetime.timedelta(weeks=number - 1)
+        RunSession.objects.create(
+            run=run,
+            number=number,
+            session=session,
+            starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(10))),
+            duration_minutes=session.duration_minutes,
+        )
+    runs.enrol(run, learner1, Enrolment.Route.ADDED)
+    runs.ask_to_join(run, learner2)
+
+
 class Command(BaseCommand):
     help = "Create the demo accounts for a local machine (never on a public site)."
 
@@ -61,6 +125,8 @@ class Command(BaseCommand):
                 if username == "learner1":
                     demo_profile(user)
             user.groups.add(*Group.objects.filter(name__in=groups))
+        users = {user.username: user for user in User.objects.filter(username__in=DEMO_NAMES)}
+        demo_run(users["mentor"], users["trainer"], users["learner1"], users["learner2"])
         if not created:
             self.stdout.write("Demo accounts already exist (passwords are in the README).")
             return
