@@ -75,6 +75,16 @@ def test_demo_accounts_are_created_once(capsys):
     assert "already exist" in capsys.readouterr().out
     assert get_user_model().objects.filter(username="learner1").count() == 1
     assert get_user_model().objects.get(username="editor").groups.get().name == "Editors"
+    # The demo trainer runs Programme 1, with learner1 on it and learner2 asking to join.
+    from courses.models import CourseRun, Enrolment, trainer_level
+
+    run = CourseRun.objects.get()
+    assert run.lead.username == "trainer" and run.places_taken == 1
+    assert {e.learner.username: e.status for e in Enrolment.objects.all()} == {
+        "learner1": Enrolment.Status.ENROLLED,
+        "learner2": Enrolment.Status.REQUESTED,
+    }
+    assert trainer_level(get_user_model().objects.get(username="mentor")) == 3
 
 
 def test_the_home_page_replaced_wagtails_welcome_page():

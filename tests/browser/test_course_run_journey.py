@@ -8,10 +8,10 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from courses.models import CourseRun
+from courses.models import CourseRun, ProgrammePage, TrainerLevel
 from tests.browser.test_accessibility import axe_violations
 from tests.pdp_helpers import PASSWORD, make_user
-from tests.run_helpers import make_trainer
+from tests.run_helpers import make_run, make_trainer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -122,3 +122,28 @@ def test_a_course_run_from_start_to_certificate(browser, site_url, tmp_path):
     assert axe_violations(visitor) == []
     for page in (trainer, learner, visitor):
         page.context.close()
+
+
+def test_the_other_trainer_pages_are_accessible(browser, site_url):
+    mentor = make_trainer("sam-mentor", TrainerLevel.TRAINER_OF_TRAINERS)
+    run = make_run(ProgrammePage.objects.get(content_key="finding-hope"), mentor)
+    page = sign_in(browser, site_url, "sam-mentor")
+    for path, heading in (
+        ("/en/trainer/profile/", "My trainer record"),
+        ("/en/trainer/sign-off/", "Sign off a trainer"),
+        (f"/en/trainer/runs/{run.pk}/edit/", "Change the run"),
+        (f"/en/trainer/runs/{run.pk}/add/", "Add a learner"),
+    ):
+        page.goto(site_url + path)
+        expect(page.locator("h1")).to_have_text(heading)
+        assert axe_violations(page) == [], path
+    # Errors on the sign-off form, and the invite link page.
+    page.goto(site_url + "/en/trainer/sign-off/")
+    page.get_by_role("button", name="Sign off").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert axe_violations(page) == []
+    page.goto(f"{site_url}/en/trainer/runs/{run.pk}/")
+    page.get_by_role("button", name="Make an invite link").click()
+    expect(page.locator("h1")).to_have_text("Invite link")
+    assert axe_violations(page) == []
+    page.context.close()
