@@ -36,7 +36,7 @@ def run_page(request, pk):
         "courses/runs/run.html",
         {
             "run": run,
-            "schedule": run.schedule.select_related("session"),
+            "schedule": run.schedule.with_session(),
             "enrolment": enrolment,
             "trainers": [runs.display_name(user) for user in run.trainers()],
         },

@@ -6,10 +6,12 @@ import hashlib
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from emilia.middleware import forget_cached_pages
@@ -46,13 +48,17 @@ def runs_delivered_by(user):
 
 
 def _take_place(run):
-    """Take one place if one is left. Returns False when the run is full: the check and the
-    change are one statement, so two people cannot both take the last place."""
-    return bool(
-        CourseRun.objects.filter(pk=run.pk, places_taken__lt=F("capacity")).update(
-            places_taken=F("places_taken") + 1
-        )
+    """Take one place if the run is still open to learners and a place is left, else raise
+    NotOpen or RunFull. The checks and the change are one statement, so two people cannot both
+    take the last place, nor anyone a place on a run closed a moment ago."""
+    taken = (
+        CourseRun.objects.filter(pk=run.pk, places_taken__lt=F("capacity"))
+        .exclude(status__in=CourseRun.CLOSED)
+        .update(places_taken=F("places_taken") + 1)
     )
+    if not taken:
+        run.refresh_from_db(fields=["status", "places_taken", "capacity"])
+        raise NotOpen if run.is_closed else RunFull
 
 
 def _give_back_place(run):
@@ -63,16 +69,13 @@ def _give_back_place(run):
 
 def enrol(run, learner, route):
     """Give the learner a place. Raises RunFull or NotOpen; enrolling twice changes nothing."""
-    if run.is_closed:
-        raise NotOpen
     with transaction.atomic():
         enrolment, _created = Enrolment.objects.select_for_update().get_or_create(
             run=run, learner=learner, defaults={"route": route}
         )
         if enrolment.status == Enrolment.Status.ENROLLED:
             return enrolment
-        if not _take_place(run):
-            raise RunFull
+        _take_place(run)
         enrolment.status = Enrolment.Status.ENROLLED
         enrolment.route = route
         enrolment.save()
@@ -183,6 +186,19 @@ def has_completed(attended, sessions, percent):
     return sessions > 0 and attended * 100 >= sessions * percent
 
 
+def progress(run, schedule):
+    """The run's enrolled learners, each with `came_to` (the run session ids they attended)
+    and `completes` (whether that meets the run's completion rule)."""
+    marks = attended(run)
+    learners = list(enrolled(run))
+    for enrolment in learners:
+        enrolment.came_to = marks.get(enrolment.learner_id, set())
+        enrolment.completes = has_completed(
+            len(enrolment.came_to), len(schedule), run.completion_percent
+        )
+    return learners
+
+
 def _issuer():
     from wagtail.models import Site
 
@@ -216,7 +232,6 @@ def close_run(run):
         schedule = list(run.schedule.all())
         if not schedule:
             return 0
-        marks = attended(run)
         common = {
             "kind": Certificate.Kind.COURSE,
             "run": run,
@@ -231,11 +246,12 @@ def close_run(run):
             ),
         }
         issued = 0
-        for enrolment in enrolled(run):
-            came_to = marks.get(enrolment.learner_id, set())
-            if not has_completed(len(came_to), len(schedule), run.completion_percent):
+        for enrolment in progress(run, schedule):
+            if not enrolment.completes:
                 continue
-            minutes = sum(item.duration_minutes for item in schedule if item.pk in came_to)
+            minutes = sum(
+                item.duration_minutes for item in schedule if item.pk in enrolment.came_to
+            )
             try:
                 with transaction.atomic():
                     Certificate.objects.create(
@@ -275,7 +291,7 @@ def sign_off(trainer_of_trainers, person, level, observed_on, programmes, note):
             name=display_name(person),
             title=_("Training the trainers: %(level)s") % {"level": TrainerLevel(level).label},
             detail=titles[:255],
-            language=translation_language(),
+            language=get_language() or settings.LANGUAGE_CODE,
             hours=Decimal("0"),
             started_on=observed_on,
             finished_on=observed_on,
@@ -285,12 +301,6 @@ def sign_off(trainer_of_trainers, person, level, observed_on, programmes, note):
             else "",
         )
     return accreditation
-
-
-def translation_language():
-    from django.utils import translation
-
-    return translation.get_language() or "en"
 
 
 def can_give_feedback(run_session, learner):
@@ -322,8 +332,9 @@ def give_feedback(run_session, learner, clear, welcome, useful, comment):
 
 
 def feedback_summaries(run_sessions):
-    """{run session id: summary} for sessions with enough responses that nobody can be picked
-    out; sessions with fewer are left out."""
+    """{run session id: summary} for every session with responses: `responses` (how many) and
+    `shown`. Only when enough people answered that nobody can be picked out (`shown`) does a
+    summary carry the averages and comments."""
     ids = [item.pk for item in run_sessions]
     rows = (
         SessionFeedback.objects.filter(run_session_id__in=ids)
@@ -334,12 +345,19 @@ def feedback_summaries(run_sessions):
             welcome=Avg("welcome"),
             useful=Avg("useful"),
         )
-        .filter(responses__gte=FEEDBACK_THRESHOLD)
     )
-    summaries = {row["run_session_id"]: dict(row, comments=[]) for row in rows}
-    if summaries:
+    summaries = {}
+    for row in rows:
+        shown = row["responses"] >= FEEDBACK_THRESHOLD
+        summaries[row["run_session_id"]] = (
+            dict(row, shown=True, comments=[])
+            if shown
+            else {"responses": row["responses"], "shown": False}
+        )
+    visible = [key for key, summary in summaries.items() if summary["shown"]]
+    if visible:
         comments = (
-            SessionFeedback.objects.filter(run_session_id__in=summaries)
+            SessionFeedback.objects.filter(run_session_id__in=visible)
             .exclude(comment="")
             .order_by("pk")
             .values_list("run_session_id", "comment")
@@ -355,7 +373,7 @@ def next_sessions(runs):
     upcoming = {}
     for item in (
         RunSession.objects.filter(run__in=runs, starts_at__gte=now - timezone.timedelta(hours=4))
-        .select_related("session")
+        .with_session()
         .order_by("starts_at")
     ):
         upcoming.setdefault(item.run_id, item)

@@ -97,16 +97,18 @@ def dashboard(request):
         RunSession.objects.filter(
             run__in=active, starts_at__lte=timezone.now(), register_taken_at__isnull=True
         )
-        .select_related("run__programme", "session")
+        .select_related("run__programme")
         .order_by("starts_at")
     )
     recent = list(
         RunSession.objects.filter(run__in=my_runs, starts_at__lte=timezone.now())
-        .select_related("run__programme", "session")
+        .select_related("run__programme")
         .order_by("-starts_at")[:10]
     )
     summaries = runs.feedback_summaries(recent)
-    feedback = [(item, summaries[item.pk]) for item in recent if item.pk in summaries]
+    feedback = [
+        (item, summaries[item.pk]) for item in recent if summaries.get(item.pk, {}).get("shown")
+    ]
     return _page(
         request,
         "courses/trainer/dashboard.html",
@@ -156,7 +158,7 @@ def run_edit(request, pk):
             # Places are taken by a separate UPDATE: save only the fields the form changes,
             # never an old copy of places_taken.
             form.save(commit=False)
-            run.save(update_fields=[*form.Meta.fields[1:]])
+            run.save(update_fields=[name for name in form.Meta.fields if name != "programme"])
             run.co_trainers.set(form.cleaned_data["co_trainer_names"])
         messages.success(request, _("Saved."))
         return redirect("trainer_run", pk=run.pk)
@@ -173,11 +175,11 @@ def run_edit(request, pk):
 @trainer_view()
 def run_schedule(request, pk):
     run = managed_run(request, pk)
-    sessions = run.programme.listed_sessions
-    form = run_forms.ScheduleForm(request.POST or None, run=run, sessions=sessions)
     if run.is_closed:
         messages.info(request, _("This run is closed, so its dates cannot change."))
         return redirect("trainer_run", pk=run.pk)
+    sessions = run.programme.listed_sessions
+    form = run_forms.ScheduleForm(request.POST or None, run=run, sessions=sessions)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             kept = []
@@ -207,33 +209,25 @@ def run_schedule(request, pk):
 @trainer_view()
 def run_detail(request, pk):
     run = managed_run(request, pk)
-    schedule = list(run.schedule.select_related("session"))
-    enrolments = list(
-        run.enrolments.select_related("learner").order_by("status", "learner__username")
+    schedule = list(run.schedule.with_session())
+    others = list(
+        run.enrolments.exclude(status=Enrolment.Status.ENROLLED)
+        .select_related("learner")
+        .order_by("status", "learner__username")
     )
-    marks = runs.attended(run)
-    enrolled = [item for item in enrolments if item.status == Enrolment.Status.ENROLLED]
-    for enrolment in enrolled:
-        enrolment.attended_count = len(marks.get(enrolment.learner_id, ()))
-        enrolment.completes = runs.has_completed(
-            enrolment.attended_count, len(schedule), run.completion_percent
-        )
     summaries = runs.feedback_summaries(schedule)
     for item in schedule:
-        item.summary = summaries.get(item.pk)
-        item.responses = item.feedback.count() if item.summary is None else None
+        summary = summaries.get(item.pk, {"responses": 0, "shown": False})
+        item.summary = summary if summary["shown"] else None
+        item.responses = summary["responses"]
     return _page(
         request,
         "courses/trainer/run.html",
         run=run,
         schedule=schedule,
-        enrolled=enrolled,
-        requests=[item for item in enrolments if item.status == Enrolment.Status.REQUESTED],
-        others=[
-            item
-            for item in enrolments
-            if item.status in (Enrolment.Status.WITHDRAWN, Enrolment.Status.DECLINED)
-        ],
+        enrolled=runs.progress(run, schedule),
+        requests=[item for item in others if item.status == Enrolment.Status.REQUESTED],
+        others=[item for item in others if item.status != Enrolment.Status.REQUESTED],
         certificates=list(run.certificates.select_related("holder").order_by("name")),
         add_form=run_forms.AddLearnerForm(),
         threshold=runs.FEEDBACK_THRESHOLD,
@@ -307,7 +301,7 @@ def make_invite(request, pk):
 @trainer_view()
 def register(request, pk, number):
     run = managed_run(request, pk)
-    run_session = get_object_or_404(run.schedule.select_related("session"), number=number)
+    run_session = get_object_or_404(run.schedule.with_session(), number=number)
     enrolments = list(runs.enrolled(run))
     marked = set(run_session.attendance.filter(present=True).values_list("learner_id", flat=True))
     form = run_forms.RegisterForm(
@@ -336,7 +330,7 @@ def register(request, pk, number):
 @trainer_view()
 def sign_in_sheet(request, pk, number):
     run = managed_run(request, pk)
-    run_session = get_object_or_404(run.schedule.select_related("session"), number=number)
+    run_session = get_object_or_404(run.schedule.with_session(), number=number)
     rendered = sign_in_sheet_pdf(run_session, list(runs.enrolled(run)))
     return _pdf_response(rendered, f"sign-in-sheet-run-{run.pk}-session-{number}.pdf")
 
@@ -355,22 +349,13 @@ def close(request, pk):
             _("The run is closed. %(count)d certificates were issued.") % {"count": issued},
         )
         return redirect("trainer_run", pk=run.pk)
-    missing = [item for item in schedule if item.register_taken_at is None]
-    marks = runs.attended(run)
-    enrolled = list(runs.enrolled(run))
-    completing = [
-        item
-        for item in enrolled
-        if runs.has_completed(
-            len(marks.get(item.learner_id, ())), len(schedule), run.completion_percent
-        )
-    ]
+    enrolled = runs.progress(run, schedule)
     return _page(
         request,
         "courses/trainer/close.html",
         run=run,
-        missing=missing,
-        completing=completing,
+        missing=[item for item in schedule if item.register_taken_at is None],
+        completing=[item for item in enrolled if item.completes],
         enrolled=enrolled,
     )
 

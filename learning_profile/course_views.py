@@ -43,7 +43,7 @@ def my_courses(request):
 def my_course(request, pk):
     enrolment = own_enrolment(request, pk)
     run = enrolment.run
-    schedule = list(run.schedule.select_related("session"))
+    schedule = list(run.schedule.with_session())
     marks = {
         mark.run_session_id: mark.present
         for mark in Attendance.objects.filter(learner=request.user, run_session__run=run)
@@ -100,9 +100,7 @@ def withdraw(request, pk):
 @learner_view
 def feedback(request, pk, number):
     enrolment = own_enrolment(request, pk)
-    run_session = get_object_or_404(
-        enrolment.run.schedule.select_related("session"), number=number
-    )
+    run_session = get_object_or_404(enrolment.run.schedule.with_session(), number=number)
     if not runs.can_give_feedback(run_session, request.user):
         messages.info(
             request,

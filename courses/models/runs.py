@@ -181,10 +181,12 @@ class CourseRun(models.Model):
         lead = [self.lead] if self.lead else []
         return lead + [user for user in self.co_trainers.all() if user != self.lead]
 
-    def delivered_by(self, user):
-        return user.is_authenticated and (
-            self.lead_id == user.pk or self.co_trainers.filter(pk=user.pk).exists()
-        )
+
+class RunSessionQuerySet(models.QuerySet):
+    def with_session(self):
+        """With the programme's session page for its title and address, but not its body: a
+        session's activities are a large StreamField that lists of dates never show."""
+        return self.select_related("session").defer("session__body")
 
 
 class RunSession(models.Model):
@@ -198,6 +200,8 @@ class RunSession(models.Model):
     starts_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField()
     register_taken_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RunSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["run", "number"]
@@ -215,10 +219,6 @@ class RunSession(models.Model):
             if self.session
             else _("Session %(number)d") % {"number": self.number}
         )
-
-    @property
-    def ends_at(self):
-        return self.starts_at + timezone.timedelta(minutes=self.duration_minutes)
 
     @property
     def has_started(self):
