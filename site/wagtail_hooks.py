@@ -1,3 +1,6 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -16,3 +19,13 @@ class CrisisContactViewSet(SnippetViewSet):
 
 
 register_snippet(CrisisContactViewSet)
+
+
+@hooks.register("register_account_menu_item")
+def two_step_sign_in(request):
+    """Under Account in the admin: make new recovery codes, or set up a new phone."""
+    return {
+        "url": reverse("two_factor_recovery_codes"),
+        "label": _("Two-step sign-in"),
+        "help_text": _("Make new recovery codes, or set up the authenticator app on a new phone."),
+    }

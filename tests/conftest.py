@@ -33,6 +33,27 @@ def session_page(programme):
     return SessionPage.objects.get(content_key="finding-hope-part-3")
 
 
+@pytest.fixture
+def admin_login(client):
+    """Signs a user in as after both steps of the admin's sign-in: the password, then a code
+    from a confirmed authenticator app (made here if they have none)."""
+
+    def sign_in(user):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        client.force_login(user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test app")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return device
+
+    return sign_in
+
+
 @pytest.fixture(autouse=True)
 def fresh_page_cache():
     """No test sees pages another test cached (a version bump, not a clear: the workers share
@@ -88,3 +109,19 @@ def transactional_content(transactional_db, fixture_content_dir):
     """The fixture programmes in a database that real commits reach (flushed after the test)."""
     restore_migrated_data()
     call_command("load_content", source=str(fixture_content_dir), verbosity=0)
+
+
+@pytest.fixture
+def render_counter(monkeypatch):
+    """Every pack rendering, as the keyword arguments it was given (the time limit)."""
+    from courses import packs
+
+    calls = []
+    original = packs.render_pdf
+
+    def counting(html, **kwargs):
+        calls.append(kwargs)
+        return original(html, **kwargs)
+
+    monkeypatch.setattr(packs, "render_pdf", counting)
+    return calls

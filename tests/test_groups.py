@@ -41,8 +41,8 @@ def test_learners_and_peer_trainers_cannot_reach_the_admin(client):
     assert client.get("/admin/").status_code == 302
 
 
-def test_editors_reach_the_admin(client):
-    client.force_login(member_of("Editors", "ed2"))
+def test_editors_reach_the_admin(client, admin_login):
+    admin_login(member_of("Editors", "ed2"))
     assert client.get("/admin/").status_code == 200
 
 

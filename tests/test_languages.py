@@ -171,13 +171,15 @@ def test_each_language_has_its_own_crisis_contacts(client, translated, language,
     assert "Samaritans" not in html
 
 
-def test_editors_see_which_translations_are_missing_stale_or_current(client, translated):
+def test_editors_see_which_translations_are_missing_stale_or_current(
+    client, admin_login, translated
+):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
     editor = get_user_model().objects.create_user("ed", password="long-enough-pass")
     editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
+    admin_login(editor)
     # The English session 2 changes after its French translation was made.
     english = SessionPage.objects.get(
         content_key="finding-hope-part-2", locale__language_code="en"

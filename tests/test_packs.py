@@ -21,19 +21,6 @@ def pdf_text(response):
     return reader, [page.extract_text() for page in reader.pages]
 
 
-@pytest.fixture
-def render_counter(monkeypatch):
-    calls = []
-    original = packs.render_pdf
-
-    def counting(html, **kwargs):
-        calls.append(html)
-        return original(html, **kwargs)
-
-    monkeypatch.setattr(packs, "render_pdf", counting)
-    return calls
-
-
 def test_the_course_pack_has_every_session_and_handout_and_no_trainer_notes(client, programme):
     response = client.get("/en/programmes/finding-hope/course-pack.pdf")
     assert response.status_code == 200
@@ -234,13 +221,13 @@ def test_build_packs_command_builds_everything_once(capsys):
     assert "0 PDF(s) built, 9 already up to date" in capsys.readouterr().out
 
 
-def test_editors_preview_the_draft_pack(client, programme):
+def test_editors_preview_the_draft_pack(client, admin_login, programme):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
     editor = get_user_model().objects.create_user("ed", password="long-enough-pass")
     editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
+    admin_login(editor)
     programme.summary = "A draft summary, not yet published."
     programme.save_revision()
     response = client.get(f"/admin/courses/programmes/{programme.pk}/preview-pack/course/")

@@ -89,13 +89,13 @@ def test_session_minutes_that_add_up_pass(session_page):
     session_page.full_clean()
 
 
-def test_the_editor_sees_the_minutes_error_in_the_admin(client, session_page):
+def test_the_editor_sees_the_minutes_error_in_the_admin(client, admin_login, session_page):
     """An editor who saves a plan that does not add up sees why, and nothing is saved."""
     from django.contrib.auth import get_user_model
     from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
     user = get_user_model().objects.create_superuser("boss", password="long-enough-pass")
-    client.force_login(user)
+    admin_login(user)
     activities = [
         (
             "activity",

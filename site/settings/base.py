@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "emilia.two_factor.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "learning_profile.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -214,14 +219,28 @@ TASKS = {
 WAGTAIL_SITE_NAME = "Emilia Training"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Uploads (see emilia/uploads.py). Documents are served only through Wagtail's view, so
+# collection privacy applies; PDFs open in the browser, every other type downloads, and every
+# response says nosniff. No SVG is accepted, as a document or as an image.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "rtf"]
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("DOCUMENT_MAX_UPLOAD_MB", 20)) * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "emilia.uploads.DocumentForm"
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", 10)) * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 TAGGIT_CASE_INSENSITIVE = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "pdp_home"
 LOGOUT_REDIRECT_URL = "signed_out"
+# Private pages and documents send visitors to the same sign-in page (not Wagtail's own).
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+# Everyone who can reach the admin signs in on the site's own (throttled) page, then types a
+# code from an authenticator app or a recovery code (emilia/two_factor.py, django-otp).
+WAGTAILADMIN_LOGIN_URL = "login"
+OTP_TOTP_ISSUER = "Emilia Training"
 # Sessions live in the database (server-side) and end at logout. The cookie's age is the idle
 # limit, renewed by every request; SESSION_ABSOLUTE_SECONDS ends any session after 12 hours.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -133,3 +133,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (for this machine only; also listed in the README):")
         for username, password, role in created:
             self.stdout.write(f"  {username:<10} {password:<22} {role}")
+        self.stdout.write(
+            "The first time editor or moderator opens the admin (/admin/), it asks them to set "
+            "up an authenticator app for two-step sign-in, as for every admin account."
+        )
