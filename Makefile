@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test bench lint format install install-dev content chromium qr-tools system-deps messages clean
+.PHONY: run test bench lint audit format install install-dev content chromium qr-tools system-deps messages clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -70,9 +70,16 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# pip-audit on the locked requirements, from a virtualenv of its own (it is a CI tool, not a
+# dependency of the site). Fails on any known vulnerability.
+AUDIT_VENV := .venv-audit
+audit:
+	@test -x $(AUDIT_VENV)/bin/pip-audit || ($(PYTHON) -m venv $(AUDIT_VENV) && $(AUDIT_VENV)/bin/pip install --quiet pip-audit)
+	$(AUDIT_VENV)/bin/python .ci/audit.py $(AUDIT_VENV)/bin/pip-audit requirements.txt requirements-dev.txt
+
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(AUDIT_VENV) staticfiles .pytest_cache .ruff_cache

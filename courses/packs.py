@@ -1,31 +1,48 @@
 """Course packs, trainer packs and handouts: built once, stored, served many times.
 
 Views, the publish signal, the `build_pdf` task and `manage.py build_packs` all come here.
-A build renders through `emilia.pdf` (the one WeasyPrint wrapper), writes the file atomically
-(a temporary file, then a rename), and only then records it. While one process builds a pack,
-others asking for the same pack wait on a file lock and then serve that build.
+A build renders through `emilia.pdf` (the one WeasyPrint wrapper) within a time limit, writes
+the file atomically (a temporary file, then a rename), and only then records it. While one
+process builds a pack, others asking for the same pack wait on a file lock and then serve that
+build.
+
+When a build fails, nothing is recorded and no partial file is left. A download then gets the
+previous build of the same pack, if there is one (`for_download`). A failed rendering (an error
+or the time limit) is not tried again by downloads for a while: the task retries it later
+(see tasks.py). A failed write (a full disk) is tried again by the next download.
 """
 
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import re
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import get_language_info
 
-from emilia.pdf import render_pdf
+from emilia.pdf import PDFRenderFailed, PDFRenderTimeout, render_pdf
 
 from .models import ProgrammePage, SessionPage, StoredPDF
 
 PACKS_DIR = "packs"
 Variant = StoredPDF.Variant
+# After a rendering fails, downloads serve the previous build for this long without trying
+# again themselves (each try could take the whole time limit).
+RENDER_FAILURE_PAUSE_SECONDS = 5 * 60
+RENDER_FAILURES = (PDFRenderFailed, PDFRenderTimeout)
+logger = logging.getLogger(__name__)
+
+
+class PackUnavailable(Exception):
+    """The pack could not be built and there is no earlier build to serve instead."""
 
 
 def pdf_root():
@@ -132,7 +149,9 @@ def build(page, variant):
     """Render and store the PDF for the live version of `page`, then forget older builds."""
     sessions = None if variant == Variant.HANDOUTS else live_sessions(page)
     version = current_version(page, variant, sessions)
-    rendered = render_pdf(render_html(page, variant, sessions))
+    rendered = render_pdf(
+        render_html(page, variant, sessions), time_limit=settings.PDF_BUILD_TIME_LIMIT
+    )
     language = page.locale.language_code
     file_name = f"{page.pk}/{language}-{variant}-{version[:20]}.pdf"
     _write_atomically(pdf_root() / file_name, rendered.content)
@@ -169,13 +188,62 @@ def get_or_build(page, variant, sessions=None):
 
     Concurrent callers wait for the one build in progress instead of starting their own.
     `sessions`, if the caller has already loaded the programme's live sessions, saves a query.
+    A failed rendering is noted (see `for_download`) and raised.
     """
     version = current_version(page, variant, sessions)
     stored = find_stored(page, variant, version)
     if stored:
         return stored
     with build_lock(page, variant):
-        return find_stored(page, variant, version) or build(page, variant)
+        stored = find_stored(page, variant, version)
+        if stored:
+            return stored
+        try:
+            return build(page, variant)
+        except RENDER_FAILURES:
+            cache.set(_failure_key(page, variant, version), True, RENDER_FAILURE_PAUSE_SECONDS)
+            raise
+
+
+def _failure_key(page, variant, version):
+    # Per media folder too: the note is about the files stored there.
+    folder = hashlib.sha256(str(pdf_root()).encode()).hexdigest()[:12]
+    return f"pack-render-failed:{folder}:{page.pk}:{page.locale.language_code}:{variant}:{version}"
+
+
+def latest_stored(page, variant):
+    """The newest earlier build of this pack whose file is still there, or None."""
+    builds = StoredPDF.objects.filter(
+        page=page, language=page.locale.language_code, variant=variant
+    ).order_by("-built_at")
+    return next((stored for stored in builds if stored_path(stored).is_file()), None)
+
+
+def for_download(page, variant, sessions=None):
+    """The pack for a download: the current build, made now if needed; or, if that fails,
+    the previous build. Raises PackUnavailable when there is neither.
+
+    After a failed rendering, downloads do not try again for RENDER_FAILURE_PAUSE_SECONDS:
+    the build task's retries do (or, on the immediate backend, the first download after it).
+    """
+    version = current_version(page, variant, sessions)
+    stored = find_stored(page, variant, version)
+    if stored:
+        return stored
+    if not cache.get(_failure_key(page, variant, version)):
+        try:
+            return get_or_build(page, variant, sessions)
+        except RENDER_FAILURES:
+            logger.exception("Building the %s PDF of page %s failed", variant, page.pk)
+            from .tasks import schedule_retry
+
+            schedule_retry(page.pk, variant, attempt=1)
+        except OSError:
+            logger.exception("Storing the %s PDF of page %s failed", variant, page.pk)
+    previous = latest_stored(page, variant)
+    if previous is None:
+        raise PackUnavailable
+    return previous
 
 
 def variants_for(page):

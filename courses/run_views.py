@@ -5,7 +5,7 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -98,8 +98,9 @@ def _too_many_checks(request):
     address = request.META.get("REMOTE_ADDR", "")
     key = "certificate-checks:" + hashlib.sha256(address.encode()).hexdigest()
     try:
-        cache.add(key, 0, VERIFY_WINDOW)
-        return cache.incr(key) > VERIFY_LIMIT
+        limits = caches["limits"]
+        limits.add(key, 0, VERIFY_WINDOW)
+        return limits.incr(key) > VERIFY_LIMIT
     except Exception:  # noqa: BLE001 - no cache, no counting: refuse rather than allow guessing
         return True
 

@@ -4,7 +4,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+)
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +23,7 @@ from .self_assessment import Answers, BadState, Questionnaire
 
 Variant = StoredPDF.Variant
 DOWNLOAD_MAX_AGE = 300
+PACK_RETRY_AFTER_SECONDS = 120
 
 
 def _catalogue():
@@ -52,6 +57,16 @@ def serve_stored(request, stored, filename):
     return response
 
 
+def pack_unavailable(request, programme):
+    """The file could not be made just now, and there is no earlier one to give instead."""
+    response = render(
+        request, "courses/pack_unavailable.html", {"programme": programme}, status=503
+    )
+    response["Retry-After"] = str(PACK_RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
 @require_GET
 def programme_pack(request, programme_slug, variant):
     programme = _programme(programme_slug)
@@ -59,7 +74,10 @@ def programme_pack(request, programme_slug, variant):
     if not sessions and programme.source_programme is not None:
         # Translated only as far as the programme page: the pack is the English one.
         return redirect(f"{programme.source_programme.url}{variant}-pack.pdf")
-    stored = packs.get_or_build(programme, variant, sessions)
+    try:
+        stored = packs.for_download(programme, variant, sessions)
+    except packs.PackUnavailable:
+        return pack_unavailable(request, programme)
     return serve_stored(request, stored, packs.download_filename(programme, variant))
 
 
@@ -70,7 +88,10 @@ def session_handouts(request, programme_slug, session_slug):
         SessionPage.objects.child_of(programme).live().public(), slug=session_slug
     )
     session._cached_parent_obj = programme
-    stored = packs.get_or_build(session, Variant.HANDOUTS)
+    try:
+        stored = packs.for_download(session, Variant.HANDOUTS)
+    except packs.PackUnavailable:
+        return pack_unavailable(request, programme)
     return serve_stored(request, stored, packs.download_filename(session, Variant.HANDOUTS))
 
 

@@ -36,7 +36,21 @@ LOCKED_MESSAGE = gettext_lazy(
     "There have been too many tries to sign in to this account. For your safety, please wait "
     "15 minutes, then try again. If you have forgotten your password, you can reset it."
 )
+PAUSED_MESSAGE = gettext_lazy(
+    "Signing in is paused for a few minutes because of a problem on our side. Nothing is "
+    "wrong with your account. Please try again later."
+)
 CARRY_PREFIX = "carried-"
+
+
+def check_attempts_allowed(username, address, locked_message=LOCKED_MESSAGE):
+    """Refuses (with a message for the form) when this username or address has failed too
+    often, or when failures cannot be counted just now (fail closed)."""
+    state = throttle.state(username, address)
+    if state == throttle.UNAVAILABLE:
+        raise forms.ValidationError(PAUSED_MESSAGE, code="paused")
+    if state == throttle.LOCKED:
+        raise forms.ValidationError(locked_message, code="locked")
 
 
 class SignInForm(PlainForm, AuthenticationForm):
@@ -58,8 +72,8 @@ class SignInForm(PlainForm, AuthenticationForm):
     def clean(self):
         username = self.data.get("username", "")
         address = throttle.client_address(self.request) if self.request else "unknown"
-        if username and throttle.is_locked(username, address):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        if username:
+            check_attempts_allowed(username, address, self.error_messages["locked"])
         try:
             return super().clean()
         except forms.ValidationError:
@@ -207,8 +221,7 @@ class RecoverForm(PlainForm):
         address = throttle.client_address(self.request)
         if not username or not code:
             return cleaned
-        if throttle.is_locked(username, address):
-            raise forms.ValidationError(LOCKED_MESSAGE, code="locked")
+        check_attempts_allowed(username, address)
         user = get_user_model()._default_manager.filter(username=username).first()
         stored = getattr(user, "recovery_code", None) if user else None
         # Checked against a dummy hash when there is no code, so the time taken is the same.

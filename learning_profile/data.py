@@ -30,7 +30,7 @@ from courses.models import Accreditation, Attendance, Certificate, Enrolment
 from emilia.pdf import render_pdf
 
 from . import models, sections, throttle
-from .accounts import new_recovery_code
+from .accounts import check_attempts_allowed, new_recovery_code
 from .forms import PlainForm
 from .models import Section
 from .views import form_page, learner_view
@@ -349,14 +349,14 @@ class DeleteAccountForm(PlainForm):
         password = self.cleaned_data["password"]
         user = self.request.user
         address = throttle.client_address(self.request)
-        if throttle.is_locked(user.username, address):
-            raise forms.ValidationError(
-                _(
-                    "There have been too many wrong passwords. For your safety, please wait "
-                    "15 minutes, then try again."
-                ),
-                code="locked",
-            )
+        check_attempts_allowed(
+            user.username,
+            address,
+            _(
+                "There have been too many wrong passwords. For your safety, please wait "
+                "15 minutes, then try again."
+            ),
+        )
         if not user.check_password(password):
             throttle.record_failure(user.username, address)
             raise forms.ValidationError(

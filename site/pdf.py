@@ -10,6 +10,11 @@ against `BASE_URL`, an address that never leaves this process.
 """
 
 import mimetypes
+import os
+import selectors
+import signal
+import struct
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -95,14 +100,77 @@ class RenderedPDF:
     page_count: int
 
 
-def render_pdf(html, *, stylesheets=()):
-    """Render an HTML document (with `<html lang>` and `<title>`) to a tagged PDF/UA file.
+class PDFRenderTimeout(RuntimeError):
+    """WeasyPrint took longer than the time allowed, and was stopped."""
 
-    Headings become the PDF outline; fonts named in the CSS are embedded.
-    """
+
+class PDFRenderFailed(RuntimeError):
+    """WeasyPrint failed in the process that rendered the document."""
+
+
+def _render(html, stylesheets):
     fetcher = ProjectFilesOnly()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
         stylesheets=list(stylesheets), pdf_variant="pdf/ua-1", pdf_tags=True
     )
     content = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     return RenderedPDF(content=content, page_count=len(document.pages))
+
+
+def render_pdf(html, *, stylesheets=(), time_limit=None):
+    """Render an HTML document (with `<html lang>` and `<title>`) to a tagged PDF/UA file.
+
+    Headings become the PDF outline; fonts named in the CSS are embedded. With `time_limit`
+    (seconds), the rendering runs in a child process that is stopped when the time is up
+    (`PDFRenderTimeout`): a document that makes WeasyPrint loop or crawl cannot hold a worker.
+    """
+    if not time_limit:
+        return _render(html, stylesheets)
+    return _render_in_child(html, stylesheets, time_limit)
+
+
+def _render_in_child(html, stylesheets, time_limit):
+    """Fork; the child renders and writes b"K" + page count + PDF, or b"E" + the error's
+    name, to a pipe, then exits without running any clean-up of the parent's (its database
+    connections, for one, are the parent's). The parent reads until the deadline."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        status = 0
+        try:
+            os.close(read_end)
+            try:
+                rendered = _render(html, stylesheets)
+                payload = b"K" + struct.pack(">I", rendered.page_count) + rendered.content
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent
+                payload = b"E" + f"{type(exc).__name__}: {exc}"[:500].encode()
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+        except BaseException:  # noqa: BLE001
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    chunks = []
+    deadline = time.monotonic() + time_limit
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(read_end, selectors.EVENT_READ)
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not selector.select(remaining):
+                    os.kill(pid, signal.SIGKILL)
+                    raise PDFRenderTimeout(f"PDF rendering took longer than {time_limit} s")
+                chunk = os.read(read_end, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        os.waitpid(pid, 0)
+    payload = b"".join(chunks)
+    if payload[:1] == b"K" and len(payload) > 5:
+        (page_count,) = struct.unpack(">I", payload[1:5])
+        return RenderedPDF(content=payload[5:], page_count=page_count)
+    reason = payload[1:].decode(errors="replace") if payload[:1] == b"E" else "no output"
+    raise PDFRenderFailed(f"PDF rendering failed: {reason}")

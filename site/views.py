@@ -1,15 +1,23 @@
 """Views of the site shell: search, support contacts, health check, robots.txt, error pages."""
 
+import logging
+import sys
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -18,8 +26,10 @@ from wagtail.models import Locale, Page
 from . import search_index
 from .models import CrisisContact
 
+logger = logging.getLogger(__name__)
 SEARCH_RESULTS_PER_PAGE = 10
 SEARCH_QUERY_MAX_LENGTH = 200
+RETRY_AFTER_SECONDS = 30
 
 
 @require_GET
@@ -54,28 +64,83 @@ def support(request):
     return render(request, "support.html", {"contacts": contacts})
 
 
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_cache():
+    """A value written and read back. (The default cache reads as empty while Redis is down,
+    so a missing value is the sign.)"""
+    key, token = f"healthz:{uuid.uuid4().hex}", uuid.uuid4().hex
+    cache.set(key, token, 30)
+    if cache.get(key) != token:
+        raise ConnectionError("the cache did not keep a value")
+    cache.delete(key)
+
+
+def _check_storage():
+    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    default_storage.delete(name)
+
+
+def _tasks():
+    """Queued PDF builds (every task here builds a PDF) when they run on a worker."""
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend != "django_tasks_db.DatabaseBackend":
+        return {"backend": "immediate"}
+    from django.db.models import Min
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    due = DBTaskResult.objects.ready()
+    oldest = due.aggregate(oldest=Min("enqueued_at"))["oldest"]
+    return {
+        "backend": "database",
+        "pending": DBTaskResult.objects.filter(status=TaskResultStatus.READY).count(),
+        "due": due.count(),
+        "running": DBTaskResult.objects.running().count(),
+        "oldest_due_seconds": round((now - oldest).total_seconds()) if oldest else 0,
+        "failed_last_day": DBTaskResult.objects.failed()
+        .filter(finished_at__gte=now - timedelta(days=1))
+        .count(),
+    }
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and readiness as JSON: 200 when the database and file storage both answer."""
+    """Liveness and readiness as JSON for load balancers and monitoring.
+
+    503 when the database or file storage does not answer (this server cannot serve); 200 but
+    "degraded" when only the cache is down (pages are then served uncached). Queued PDF builds
+    are counted when a worker runs them: a growing `oldest_due_seconds` means no worker runs.
+    """
     checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        checks["database"] = "ok"
-    except Exception:  # noqa: BLE001 - any failure means "not ready"
-        checks["database"] = "unavailable"
-    try:
-        name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
-        default_storage.delete(name)
-        checks["storage"] = "ok"
-    except Exception:  # noqa: BLE001
-        checks["storage"] = "unavailable"
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
-    )
+    for name, check in (
+        ("database", _check_database),
+        ("cache", _check_cache),
+        ("storage", _check_storage),
+    ):
+        try:
+            check()
+            checks[name] = "ok"
+        except Exception:  # noqa: BLE001 - any failure means "not ready"
+            logger.warning("Health check: %s unavailable", name, exc_info=True)
+            checks[name] = "unavailable"
+    if checks["database"] == "ok":
+        try:
+            checks["tasks"] = _tasks()
+        except Exception:  # noqa: BLE001
+            logger.warning("Health check: task queue unreadable", exc_info=True)
+            checks["tasks"] = "unavailable"
+    else:
+        checks["tasks"] = "unknown"
+    ready = checks["database"] == "ok" and checks["storage"] == "ok"
+    status = "unavailable" if not ready else "ok" if checks["cache"] == "ok" else "degraded"
+    return JsonResponse({"status": status, **checks}, status=200 if ready else 503)
 
 
 @require_GET
@@ -96,5 +161,19 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # Rendered without the request's context processors: the database may be the problem.
+    """The 500 page; or, when the database could not be reached, a 503 saying to try again.
+
+    Both are rendered without the request's context processors (the database may be the
+    problem). Django calls this while handling the exception, so `sys.exc_info()` names it.
+    Every view that writes more than one row does so in one transaction, so a failed request
+    has written nothing.
+    """
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = HttpResponse(
+            loader.get_template("503.html").render({"LANGUAGE_CODE": get_language()}),
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())

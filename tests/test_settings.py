@@ -89,7 +89,8 @@ def test_database_and_cache_come_from_the_environment():
     code = (
         "from django.conf import settings; "
         "print(settings.DATABASES['default']['ENGINE']); "
-        "print(settings.CACHES['default']['BACKEND'])"
+        "print(settings.CACHES['default']['BACKEND']); "
+        "print(settings.CACHES['limits']['BACKEND'])"
     )
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
@@ -107,5 +108,6 @@ def test_database_and_cache_come_from_the_environment():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
+        "emilia.cache.TolerantRedisCache",  # pages: reads as empty while Redis is down
+        "django.core.cache.backends.redis.RedisCache",  # limits: fails closed
     ]

@@ -1,31 +1,10 @@
-"""The site shell: health check, robots.txt, sitemap, error pages, support contacts, layout."""
-
-import json
+"""The site shell: robots.txt, sitemap, error pages, support contacts, layout (the health check
+is in test_operations.py)."""
 
 import pytest
 from django.test import override_settings
 
 pytestmark = pytest.mark.django_db
-
-
-def test_healthz_reports_database_and_storage(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
-    assert json.loads(response.content) == {"status": "ok", "database": "ok", "storage": "ok"}
-    assert "no-cache" in response["Cache-Control"]
-
-
-def test_healthz_says_unavailable_when_storage_fails(client, monkeypatch):
-    from django.core.files.storage import default_storage
-
-    def broken(*args, **kwargs):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(default_storage, "save", broken)
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert json.loads(response.content)["storage"] == "unavailable"
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_private_areas_out(client):

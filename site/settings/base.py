@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "emilia.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "emilia.middleware.ContentSecurityPolicyMiddleware",
@@ -137,16 +138,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# `default` holds whole pages and fragments; `limits` counts failed sign-ins and certificate
+# checks. With REDIS_URL both live in Redis, shared by every app server; while Redis is down,
+# `default` reads as empty (pages are served uncached) and `limits` raises, so sign-in refuses
+# rather than stop counting (see emilia/cache.py).
 if os.environ.get("REDIS_URL"):
+    _REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "emilia.cache.TolerantRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "emilia",
-        }
+            "OPTIONS": _REDIS_OPTIONS,
+        },
+        "limits": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "emilia-limits",
+            "OPTIONS": _REDIS_OPTIONS,
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "limits",
+        },
+    }
 
 # Argon2 first; the others only so that older hashes can still be checked and upgraded.
 PASSWORD_HASHERS = [
@@ -204,6 +223,10 @@ MEDIA_URL = "/media/"
 # emilia/middleware.py). 0 switches it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
 
+# A pack build is stopped after this many seconds (the longest pack takes a few seconds); the
+# task is then marked failed and retried later, and downloads get the previous build.
+PDF_BUILD_TIME_LIMIT = float(os.environ.get("PDF_BUILD_TIME_LIMIT", 120))
+
 # PDF builds run as tasks: immediately by default; TASKS_BACKEND=database queues them for
 # `manage.py db_worker` (django-tasks-db), so web requests never wait for a build.
 TASKS = {
@@ -259,9 +282,20 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# One JSON object per line on standard error, with the request id (emilia/logs.py). Nothing a
+# learner wrote, no form body, query string or cookie ever goes in. LOG_LEVEL=INFO adds one line
+# per request.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {"json": {"()": "emilia.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's request errors go to the root handler above, once (not also to mail_admins
+        # or Django's own console handler, whose format is not ours).
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
