@@ -12,7 +12,7 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -154,14 +154,25 @@ def run_edit(request, pk):
         return redirect("trainer_run", pk=run.pk)
     form = run_forms.CourseRunForm(request.POST or None, instance=run, lead=run.lead)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            # Places are taken by a separate UPDATE: save only the fields the form changes,
-            # never an old copy of places_taken.
-            form.save(commit=False)
-            run.save(update_fields=[name for name in form.Meta.fields if name != "programme"])
-            run.co_trainers.set(form.cleaned_data["co_trainer_names"])
-        messages.success(request, _("Saved."))
-        return redirect("trainer_run", pk=run.pk)
+        try:
+            with transaction.atomic():
+                # Places are taken by a separate UPDATE: save only the fields the form
+                # changes, never an old copy of places_taken.
+                form.save(commit=False)
+                run.save(update_fields=[name for name in form.Meta.fields if name != "programme"])
+                run.co_trainers.set(form.cleaned_data["co_trainer_names"])
+        except IntegrityError:
+            # A learner took a place between the form's check and the save, and the database
+            # refused fewer places than learners. Check again with the new count.
+            run.refresh_from_db(fields=["places_taken"])
+            form = run_forms.CourseRunForm(request.POST, instance=run, lead=run.lead)
+            if form.is_valid():
+                form.add_error(
+                    None, _("Someone changed this run at the same moment. Please save again.")
+                )
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("trainer_run", pk=run.pk)
     return _page(
         request,
         "courses/trainer/run_form.html",

@@ -211,6 +211,35 @@ def test_capacity_cannot_go_below_the_learners_enrolled(client, run, lead):
     assert run.capacity == 10 and run.places_taken == 3
 
 
+def test_a_place_taken_while_capacity_is_lowered_gives_a_message_not_an_error(
+    client, run, lead, monkeypatch
+):
+    """The form checks the count, then a learner takes a place before the save: the database
+    refuses fewer places than learners, and the trainer sees why."""
+    from courses import run_forms
+
+    enrol_learners(run, 3)
+    original = run_forms.CourseRunForm.is_valid
+    calls = []
+
+    def valid_then_a_place_is_taken(form):
+        valid = original(form)
+        if not calls:
+            calls.append(True)
+            enrol_learners(run, 1, prefix="late")
+        return valid
+
+    monkeypatch.setattr(run_forms.CourseRunForm, "is_valid", valid_then_a_place_is_taken)
+    client.force_login(lead)
+    response = client.post(
+        reverse("trainer_run_edit", args=[run.pk]), run_form_data(run.programme, capacity="3")
+    )
+    assert response.status_code == 400
+    assert "4 learners are already enrolled" in response.content.decode()
+    run.refresh_from_db()
+    assert run.capacity == 10 and run.places_taken == 4
+
+
 # Enrolment -------------------------------------------------------------------------------------
 
 
