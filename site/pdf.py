@@ -10,11 +10,8 @@ against `BASE_URL`, an address that never leaves this process.
 """
 
 import mimetypes
-import os
-import selectors
 import signal
-import struct
-import time
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -105,7 +102,7 @@ class PDFRenderTimeout(RuntimeError):
 
 
 class PDFRenderFailed(RuntimeError):
-    """WeasyPrint failed in the process that rendered the document."""
+    """WeasyPrint could not render the document."""
 
 
 def _render(html, stylesheets):
@@ -120,57 +117,37 @@ def _render(html, stylesheets):
 def render_pdf(html, *, stylesheets=(), time_limit=None):
     """Render an HTML document (with `<html lang>` and `<title>`) to a tagged PDF/UA file.
 
-    Headings become the PDF outline; fonts named in the CSS are embedded. With `time_limit`
-    (seconds), the rendering runs in a child process that is stopped when the time is up
-    (`PDFRenderTimeout`): a document that makes WeasyPrint loop or crawl cannot hold a worker.
+    Headings become the PDF outline; fonts named in the CSS are embedded. Any failure is
+    raised as PDFRenderFailed. With `time_limit` (seconds), a timer interrupts WeasyPrint when
+    the time is up (PDFRenderTimeout), so a document that makes it crawl cannot hold a worker.
+    The timer is a signal, so it applies in a process's main thread (gunicorn's sync workers,
+    `db_worker`, management commands); a build in another thread runs without one.
     """
-    if not time_limit:
-        return _render(html, stylesheets)
-    return _render_in_child(html, stylesheets, time_limit)
-
-
-def _render_in_child(html, stylesheets, time_limit):
-    """Fork; the child renders and writes b"K" + page count + PDF, or b"E" + the error's
-    name, to a pipe, then exits without running any clean-up of the parent's (its database
-    connections, for one, are the parent's). The parent reads until the deadline."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        status = 0
-        try:
-            os.close(read_end)
-            try:
-                rendered = _render(html, stylesheets)
-                payload = b"K" + struct.pack(">I", rendered.page_count) + rendered.content
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent
-                payload = b"E" + f"{type(exc).__name__}: {exc}"[:500].encode()
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
-        except BaseException:  # noqa: BLE001
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    chunks = []
-    deadline = time.monotonic() + time_limit
     try:
-        with selectors.DefaultSelector() as selector:
-            selector.register(read_end, selectors.EVENT_READ)
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not selector.select(remaining):
-                    os.kill(pid, signal.SIGKILL)
-                    raise PDFRenderTimeout(f"PDF rendering took longer than {time_limit} s")
-                chunk = os.read(read_end, 1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
+        if time_limit and _can_set_timer():
+            return _render_with_timer(html, stylesheets, time_limit)
+        return _render(html, stylesheets)
+    except PDFRenderTimeout:
+        raise
+    except Exception as exc:
+        raise PDFRenderFailed(f"{type(exc).__name__}: {exc}"[:500]) from exc
+
+
+def _can_set_timer():
+    return (
+        threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0  # no one else's timer is running
+    )
+
+
+def _render_with_timer(html, stylesheets, time_limit):
+    def stop(signum, frame):
+        raise PDFRenderTimeout(f"PDF rendering took longer than {time_limit} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, time_limit)
+    try:
+        return _render(html, stylesheets)
     finally:
-        os.close(read_end)
-        os.waitpid(pid, 0)
-    payload = b"".join(chunks)
-    if payload[:1] == b"K" and len(payload) > 5:
-        (page_count,) = struct.unpack(">I", payload[1:5])
-        return RenderedPDF(content=payload[5:], page_count=page_count)
-    reason = payload[1:].decode(errors="replace") if payload[:1] == b"E" else "no output"
-    raise PDFRenderFailed(f"PDF rendering failed: {reason}")
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
