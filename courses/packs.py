@@ -183,17 +183,19 @@ def remove_old_builds(page, variant, keep):
     old.delete()
 
 
-def get_or_build(page, variant, sessions=None):
+def get_or_build(page, variant, sessions=None, version=None):
     """The stored PDF for the live version, building it first if there is none yet.
 
     Concurrent callers wait for the one build in progress instead of starting their own.
-    `sessions`, if the caller has already loaded the programme's live sessions, saves a query.
+    `sessions`, if the caller has already loaded the programme's live sessions, saves a query;
+    `version`, if the caller has worked it out and found nothing stored, saves two.
     A failed rendering is noted (see `for_download`) and raised.
     """
-    version = current_version(page, variant, sessions)
-    stored = find_stored(page, variant, version)
-    if stored:
-        return stored
+    if version is None:
+        version = current_version(page, variant, sessions)
+        stored = find_stored(page, variant, version)
+        if stored:
+            return stored
     with build_lock(page, variant):
         stored = find_stored(page, variant, version)
         if stored:
@@ -232,7 +234,7 @@ def for_download(page, variant, sessions=None):
         return stored
     if not cache.get(_failure_key(page, variant, version)):
         try:
-            return get_or_build(page, variant, sessions)
+            return get_or_build(page, variant, sessions, version)
         except RENDER_FAILURES:
             logger.exception("Building the %s PDF of page %s failed", variant, page.pk)
             from .tasks import schedule_retry

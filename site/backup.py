@@ -584,11 +584,3 @@ def _count_rows(cursor, tables):
         cursor.execute(f"SELECT COUNT(*) FROM {quoted}")  # noqa: S608 - a quoted catalogue name
         counts[table] = cursor.fetchone()[0]
     return counts
-
-
-def human_size(size):
-    """1536 -> "1.5 KB": sizes for operators (powers of 1024)."""
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024

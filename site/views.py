@@ -90,22 +90,26 @@ def _tasks():
     backend = settings.TASKS["default"]["BACKEND"]
     if backend != "django_tasks_db.DatabaseBackend":
         return {"backend": "immediate"}
-    from django.db.models import Min
+    from django.db.models import Count, Min, Q
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     now = timezone.now()
-    due = DBTaskResult.objects.ready()
-    oldest = due.aggregate(oldest=Min("enqueued_at"))["oldest"]
+    counts = DBTaskResult.objects.aggregate(
+        pending=Count("pk", filter=Q(status=TaskResultStatus.READY)),
+        running=Count("pk", filter=Q(status=TaskResultStatus.RUNNING)),
+        failed_last_day=Count(
+            "pk",
+            filter=Q(status=TaskResultStatus.FAILED, finished_at__gte=now - timedelta(days=1)),
+        ),
+    )
+    due = DBTaskResult.objects.ready().aggregate(due=Count("pk"), oldest=Min("enqueued_at"))
+    oldest = due.pop("oldest")
     return {
         "backend": "database",
-        "pending": DBTaskResult.objects.filter(status=TaskResultStatus.READY).count(),
-        "due": due.count(),
-        "running": DBTaskResult.objects.running().count(),
+        **counts,
+        **due,
         "oldest_due_seconds": round((now - oldest).total_seconds()) if oldest else 0,
-        "failed_last_day": DBTaskResult.objects.failed()
-        .filter(finished_at__gte=now - timedelta(days=1))
-        .count(),
     }
 
 

@@ -259,3 +259,28 @@ def test_sign_in_refuses_while_failures_cannot_be_counted(client, cache_down):
 
 def test_certificate_checks_refuse_while_they_cannot_be_counted(client, cache_down):
     assert client.get("/en/certificates/ANYCODE/").status_code == 429
+
+
+def test_a_down_cache_is_left_alone_for_a_few_seconds(cache_down, monkeypatch):
+    """A Redis that hangs would otherwise cost every request its connection timeouts."""
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    from emilia import cache as tolerant
+
+    monkeypatch.setattr(tolerant, "_down_until", {})
+    attempts = []
+    original = RedisCache.get
+
+    def counting_get(self, *args, **kwargs):
+        attempts.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(RedisCache, "get", counting_get)
+    assert cache.get("a") is None
+    assert cache.get("b", "fallback") == "fallback"
+    assert cache.incr("c", 3) == 3
+    assert attempts == ["a"]
+    monkeypatch.setattr(tolerant, "_down_until", {})
+    assert cache.get("d") is None
+    assert attempts == ["a", "d"]

@@ -5,6 +5,7 @@ How it is made is in emilia/backup.py; the README's "Backups" says what to keep 
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
+from django.template.defaultfilters import filesizeformat
 
 from emilia import backup
 
@@ -47,7 +48,7 @@ class Command(BaseCommand):
                 )
             )
             self.stdout.write(
-                f"{backup.human_size(summary.size)}, {len(summary.tables)} tables, "
+                f"{filesizeformat(summary.size)}, {len(summary.tables)} tables, "
                 f"{summary.rows:,} rows."
             )
         if verbosity >= 2:
@@ -60,7 +61,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{exc} (the database backup is complete).") from exc
             if verbosity:
                 self.stdout.write(
-                    f"Media files: {archive.path} ({backup.human_size(archive.size)}, "
+                    f"Media files: {archive.path} ({filesizeformat(archive.size)}, "
                     f"{archive.files:,} files; packs/ is left out and rebuilt when next asked "
                     "for)."
                 )
